@@ -1,0 +1,2 @@
+"""jax_ad: automatic differentiation (jvp, vjp, grad, ...) over jax_core primitives."""
+__version__ = "0.1.0"

@@ -1,0 +1,11 @@
+"""``jax_core.lax``: every primitive of the system and its Python wrapper.
+
+Each submodule declares its primitives with the pattern of
+:mod:`jax_core.lax.primitive_util` and lists its public names in ``__all__``.
+"""
+from jax_core.lax.primitive_util import all_primitives
+from jax_core.lax.elementwise import *  # noqa: F401,F403
+from jax_core.lax.structural import *  # noqa: F401,F403
+from jax_core.lax.reductions import *  # noqa: F401,F403
+from jax_core.lax.dot import *  # noqa: F401,F403
+from jax_core.lax.helpers import *  # noqa: F401,F403
