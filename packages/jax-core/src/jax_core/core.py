@@ -75,10 +75,20 @@ class ShapedArray:
     array_abstraction_level = 1
 
     def __init__(self, shape: Sequence[int], dtype: Any, weak_type: bool = False):
-        self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
+        self.shape = shape if type(shape) is tuple else tuple(shape)
+        self.dtype = dtype if type(dtype) is np.dtype or isinstance(dtype, np.dtype) else np.dtype(dtype)
         self.weak_type = bool(weak_type)
-        self._hash = hash((self.shape, self.dtype, self.weak_type))
+        self._hash: int | None = None
+
+    @classmethod
+    def _fast(cls, shape: tuple, dtype: np.dtype, weak_type: bool) -> "ShapedArray":
+        """Constructor for the eager hot path: arguments already normalized."""
+        self = object.__new__(cls)
+        self.shape = shape
+        self.dtype = dtype
+        self.weak_type = weak_type
+        self._hash = None
+        return self
 
     @property
     def ndim(self) -> int:
@@ -97,7 +107,10 @@ class ShapedArray:
         )
 
     def __hash__(self) -> int:
-        return self._hash
+        h = self._hash
+        if h is None:
+            h = self._hash = hash((self.shape, self.dtype, self.weak_type))
+        return h
 
     def update(self, shape: Any = None, dtype: Any = None, weak_type: Any = None) -> "ShapedArray":
         return ShapedArray(
@@ -135,6 +148,7 @@ def short_dtype_name(dtype: np.dtype) -> str:
 
 
 _python_scalar_types = (bool, int, float, complex)
+_weak_scalar_types = (int, float, complex)  # Python bools are strongly typed in JAX
 
 
 def get_aval(x: Any) -> ShapedArray:
@@ -284,14 +298,12 @@ class EvalTrace(Trace):
 
     def process_primitive(self, primitive: Primitive, args: Sequence[Any], params: dict) -> Any:
         vals = []
-        weak = []
         on_device = False
         for a in args:
             if type(a) is Array:
                 if a._device_buf is not None:
                     on_device = True
                 vals.append(a)
-                weak.append(a.weak_type)
             elif isinstance(a, Tracer):
                 check_tracer_valid(a)
                 raise UnexpectedTracerError(
@@ -300,7 +312,6 @@ class EvalTrace(Trace):
                 )
             else:
                 vals.append(a)
-                weak.append(None)
         if on_device and device_hooks.execute_primitive is not None:
             return device_hooks.execute_primitive(primitive, vals, params)
         return eager_apply(primitive, vals, params)
@@ -308,9 +319,18 @@ class EvalTrace(Trace):
 
 def eager_apply(primitive: Primitive, vals: Sequence[Any], params: dict) -> Any:
     """Run ``primitive`` on host values with its NumPy implementation."""
-    avals = [get_aval(v) for v in vals]
+    npvals = []
+    avals = []
+    for v in vals:
+        if type(v) is Array:
+            x = v._value
+            weak = v.weak_type
+        else:
+            x = to_numpy(v)
+            weak = type(v) in _weak_scalar_types
+        npvals.append(x)
+        avals.append(ShapedArray._fast(x.shape, x.dtype, weak))
     out_aval = primitive.abstract_eval(*avals, **params)  # type: ignore[misc]
-    npvals = [to_numpy(v) for v in vals]
     impl = primitive.impl
     if impl is None:
         raise NotImplementedError(f"primitive {primitive.name!r} has no eager (NumPy) implementation")
@@ -452,7 +472,7 @@ class Tracer:
     def __iter__(self) -> Iterator[Any]:
         if not self.shape:
             raise TypeError("iteration over a 0-d array")
-        return (self[i] for i in range(self.shape[0]))
+        return (self[i] for i in range(self.shape[0]))  # type: ignore[index]
 
     def _short_repr(self) -> str:
         return f"{type(self).__name__}<{self.aval.str_short()}>"
@@ -518,8 +538,8 @@ class Array:
         dt = dtypes.canonicalize_dtype(arr.dtype)
         if dt != arr.dtype:
             arr = arr.astype(dt)
-        self._npy = arr
-        self._device_buf = None
+        self._npy: np.ndarray | None = arr
+        self._device_buf: Any = None
         self.weak_type = weak_type
 
     @classmethod
@@ -548,7 +568,8 @@ class Array:
 
     @property
     def _aval(self) -> ShapedArray:
-        return ShapedArray(self.shape, self.dtype, self.weak_type)
+        v = self._npy if self._npy is not None else self._device_buf
+        return ShapedArray._fast(tuple(v.shape), np.dtype(v.dtype), self.weak_type)
 
     aval = _aval
 

@@ -48,8 +48,6 @@ __all__ = [
     "FlattenedIndexKey",
 ]
 
-T = TypeVar("T")
-
 # A treedef node: ``None`` for a leaf, else ``(node_type, aux_data, children)``
 # where ``children`` is a tuple of nodes.  For namedtuples ``node_type`` is the
 # namedtuple class (not in the registry); for dicts ``aux_data`` is the tuple of
@@ -134,8 +132,6 @@ def register_pytree_node_class(cls: _C) -> _C:
     return cls
 
 
-register_pytree_node(tuple, lambda x: (x, None), lambda _, xs: tuple(xs))
-register_pytree_node(list, lambda x: (x, None), lambda _, xs: list(xs))
 def _dict_flatten(x: dict) -> tuple[list[Any], tuple]:
     keys = _sorted_keys(x)
     return [x[k] for k in keys], keys
@@ -146,6 +142,8 @@ def _defaultdict_flatten(x: collections.defaultdict) -> tuple[list[Any], tuple]:
     return [x[k] for k in keys], (x.default_factory, keys)
 
 
+register_pytree_node(tuple, lambda x: (x, None), lambda _, xs: tuple(xs))
+register_pytree_node(list, lambda x: (x, None), lambda _, xs: list(xs))
 register_pytree_node(dict, _dict_flatten, lambda keys, xs: dict(zip(keys, xs)))
 register_pytree_node(_NoneType, lambda x: ((), None), lambda _, xs: None)
 register_pytree_node(
@@ -392,7 +390,7 @@ class PyTreeDef:
             _flatten_up_to(self._node, tree, out)
         except _PrefixMismatch as e:
             path = keystr(tuple(reversed(e.keys)))
-            where = f" at key path {path}" if path else ""
+            where = f"; at key path {path}" if path else ""
             raise ValueError(f"{e.msg}{where}.") from None
         return out
 
