@@ -9,12 +9,13 @@ registered primitive has no case.
 from __future__ import annotations
 
 from tests.prim_table.case import PrimCase, rng_for
-from tests.prim_table import elementwise_cases, structural_cases, misc_cases
+from tests.prim_table import elementwise_cases, structural_cases, misc_cases, control_flow_cases
 
 ALL_CASES: list[PrimCase] = [
     *elementwise_cases.CASES,
     *structural_cases.CASES,
     *misc_cases.CASES,
+    *control_flow_cases.CASES,
 ]
 
 __all__ = ["PrimCase", "ALL_CASES", "rng_for"]

@@ -6,6 +6,8 @@ Each submodule declares its primitives with the pattern of
 from jax_core.lax.primitive_util import all_primitives
 from jax_core.lax.elementwise import *  # noqa: F401,F403
 from jax_core.lax.structural import *  # noqa: F401,F403
+from jax_core.lax.indexing import *  # noqa: F401,F403
 from jax_core.lax.reductions import *  # noqa: F401,F403
 from jax_core.lax.dot import *  # noqa: F401,F403
 from jax_core.lax.helpers import *  # noqa: F401,F403
+from jax_core.lax.control_flow import *  # noqa: F401,F403
