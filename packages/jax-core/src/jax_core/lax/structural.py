@@ -1,6 +1,7 @@
 """Shape and dtype changing primitives: conversion, broadcast, reshape, transpose, ..."""
 from __future__ import annotations
 
+import builtins
 from typing import Any, Sequence
 
 import numpy as np
@@ -201,8 +202,239 @@ def expand_dims(array: Any, dimensions: Sequence[int]) -> Any:
     return broadcast_in_dim(array, tuple(shape), tuple(kept))
 
 
+def collapse(operand: Any, start_dimension: int, stop_dimension: int | None = None) -> Any:
+    """Merge dimensions ``[start_dimension, stop_dimension)`` into one (a reshape)."""
+    shape = get_aval(operand).shape
+    lo, hi, _ = builtins.slice(start_dimension, stop_dimension).indices(len(shape))
+    if hi < lo:
+        raise ValueError(f"collapse: start_dimension {start_dimension} must not come after "
+                         f"stop_dimension {stop_dimension} for an operand of rank {len(shape)}")
+    size = int(np.prod(shape[lo:hi], dtype=np.int64))
+    return reshape(operand, shape[:lo] + (size,) + shape[hi:])
+
+
+# ---------------------------------------------------------------------------
+# iota
+
+
+def _iota_abstract_eval(*, dtype: np.dtype, shape: tuple, dimension: int, sharding: Any = None) -> ShapedArray:
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "iufc" and dtype != dtypes.bfloat16:
+        raise TypeError(f"iota does not accept dtype {dtype.name}; it needs a numeric dtype")
+    if any(int(d) < 0 for d in shape):
+        raise TypeError(f"iota shape must have non-negative sizes, got shape={shape}")
+    if not 0 <= dimension < len(shape):
+        raise ValueError(f"iota dimension must be between 0 and len(shape), got "
+                         f"dimension={dimension} for shape={shape}")
+    return ShapedArray(shape, dtype, False)
+
+
+def _iota_impl(*, dtype: np.dtype, shape: tuple, dimension: int, sharding: Any = None) -> np.ndarray:
+    line = np.arange(shape[dimension], dtype=np.int64).astype(dtype)
+    expanded = [1] * len(shape)
+    expanded[dimension] = shape[dimension]
+    return np.broadcast_to(line.reshape(expanded), shape)
+
+
+iota_p = standard_primitive("iota", _iota_abstract_eval, _iota_impl)
+
+
+def broadcasted_iota(dtype: Any, shape: Sequence[int], dimension: int) -> Any:
+    """An array of ``shape`` whose values count up along ``dimension``."""
+    dt = dtypes.canonicalize_dtype(np.dtype(dtype))
+    shape = tuple(int(d) for d in shape)
+    return iota_p.bind(dtype=dt, shape=shape, dimension=int(dimension), sharding=None)
+
+
+def iota(dtype: Any, size: int) -> Any:
+    """``[0, 1, ..., size - 1]`` with the given dtype (XLA's Iota)."""
+    return broadcasted_iota(dtype, (int(size),), 0)
+
+
+# ---------------------------------------------------------------------------
+# rev
+
+
+def _rev_abstract_eval(x: ShapedArray, *, dimensions: tuple) -> ShapedArray:
+    if len(set(dimensions)) != len(dimensions):
+        raise TypeError(f"rev dimensions must be unique, got {dimensions}.")
+    if dimensions and not (min(dimensions) >= 0 and max(dimensions) < x.ndim):
+        raise TypeError(f"rev dimensions must all be in [0, operand ndim), got dimensions "
+                        f"{dimensions} for operand ndim {x.ndim}.")
+    return x
+
+
+rev_p = standard_primitive("rev", _rev_abstract_eval,
+                           lambda x, *, dimensions: np.flip(x, dimensions) if dimensions else x)
+
+
+def rev(operand: Any, dimensions: Sequence[int]) -> Any:
+    """Reverse ``operand`` along each of ``dimensions``."""
+    return rev_p.bind(operand, dimensions=tuple(int(d) for d in dimensions))
+
+
+# ---------------------------------------------------------------------------
+# pad
+
+
+def _dilated_size(d: int, interior: int) -> int:
+    return 0 if d == 0 else 1 + (interior + 1) * (d - 1)
+
+
+def _pad_abstract_eval(x: ShapedArray, padding_value: ShapedArray, *, padding_config: tuple) -> ShapedArray:
+    if x.dtype != padding_value.dtype:
+        raise TypeError(f"pad operand and padding_value must be same dtype: got {x.dtype.name} "
+                        f"and {padding_value.dtype.name}.")
+    if padding_value.ndim != 0:
+        raise TypeError(f"pad padding_value must be a scalar, got shape {padding_value.shape}")
+    if len(padding_config) != x.ndim:
+        raise ValueError(f"length of padding_config must equal the number of axes of operand, "
+                         f"got padding_config {padding_config} for operand shape {x.shape}")
+    if not all(len(c) == 3 for c in padding_config):
+        raise ValueError(f"pad: each padding_config entry must be (low, high, interior), got "
+                         f"{padding_config}")
+    if not all(i >= 0 for _, _, i in padding_config):
+        raise ValueError(f"interior padding in padding_config must be nonnegative, got "
+                         f"padding_config {padding_config}")
+    shape = tuple(lo + hi + _dilated_size(d, i) for (lo, hi, i), d in zip(padding_config, x.shape))
+    if not all(d >= 0 for d in shape):
+        raise ValueError(f"Dimension size after padding is not at least 0, got result shape "
+                         f"{shape}, for padding_config {padding_config} and operand shape {x.shape}")
+    return ShapedArray(shape, x.dtype, x.weak_type and padding_value.weak_type)
+
+
+def _pad_impl(x: np.ndarray, padding_value: np.ndarray, *, padding_config: tuple) -> np.ndarray:
+    if all(c == (0, 0, 0) for c in padding_config):
+        return x
+    out_shape = []
+    dst, src = [], []
+    for (lo, hi, interior), d in zip(padding_config, x.shape):
+        step = interior + 1
+        size = lo + hi + _dilated_size(d, interior)
+        out_shape.append(size)
+        # element j of x lands at lo + j * step; keep those that fall in [0, size)
+        j0 = 0 if lo >= 0 else -(lo // step)  # ceil(-lo / step)
+        j1 = max(j0, min(d, -((lo - size) // step)))  # ceil((size - lo) / step)
+        src.append(builtins.slice(j0, j1))
+        p0 = lo + j0 * step
+        dst.append(builtins.slice(p0, p0 + (j1 - j0 - 1) * step + 1 if j1 > j0 else p0, step))
+    out = np.full(out_shape, padding_value, dtype=x.dtype)
+    if all(s.stop > s.start for s in src):
+        out[tuple(dst)] = x[tuple(src)]
+    return out
+
+
+pad_p = standard_primitive("pad", _pad_abstract_eval, _pad_impl)
+
+
+def pad(operand: Any, padding_value: Any, padding_config: Sequence[Sequence[int]]) -> Any:
+    """Pad with ``padding_value``: ``(low, high, interior)`` per dimension.
+
+    Negative ``low``/``high`` crop; ``interior`` inserts that many values
+    between consecutive elements.
+    """
+    config = tuple((int(lo), int(hi), int(i)) for lo, hi, i in padding_config)
+    if isinstance(padding_value, (bool, int, float, complex)):
+        padding_value = Array._from_numpy(np.asarray(padding_value, get_aval(operand).dtype), True)
+    return pad_p.bind(operand, padding_value, padding_config=config)
+
+
+# ---------------------------------------------------------------------------
+# concatenate
+
+
+def _concatenate_abstract_eval(*xs: ShapedArray, dimension: int) -> ShapedArray:
+    if not xs:
+        raise TypeError("concatenate expects at least one operand, got 0.")
+    if len({x.ndim for x in xs}) != 1:
+        raise TypeError(f"Cannot concatenate arrays with different numbers of dimensions: got "
+                        f"{', '.join(str(x.shape) for x in xs)}.")
+    if not 0 <= dimension < xs[0].ndim:
+        raise TypeError(f"concatenate dimension out of bounds: dimension {dimension} for shapes "
+                        f"{', '.join(str(x.shape) for x in xs)}.")
+    others = {x.shape[:dimension] + x.shape[dimension + 1:] for x in xs}
+    if len(others) != 1:
+        raise TypeError(f"Cannot concatenate arrays with shapes that differ in dimensions other "
+                        f"than the one being concatenated: concatenating along dimension "
+                        f"{dimension} for shapes {', '.join(str(x.shape) for x in xs)}.")
+    if len({x.dtype for x in xs}) != 1:
+        raise TypeError(f"lax.concatenate requires arguments to have the same dtypes, got "
+                        f"{', '.join(x.dtype.name for x in xs)}.")
+    shape = list(xs[0].shape)
+    shape[dimension] = sum(x.shape[dimension] for x in xs)
+    return ShapedArray(shape, xs[0].dtype, all(x.weak_type for x in xs))
+
+
+concatenate_p = standard_primitive(
+    "concatenate", _concatenate_abstract_eval,
+    lambda *xs, dimension: np.concatenate(xs, axis=dimension))
+
+
+def concatenate(operands: Sequence[Any], dimension: int) -> Any:
+    """Concatenate ``operands`` (same dtype, same shape except at ``dimension``)."""
+    operands = list(operands)
+    if len(operands) == 1 and not isinstance(operands[0], (bool, int, float, complex)):
+        aval = get_aval(operands[0])
+        if not 0 <= dimension < aval.ndim:
+            raise TypeError(f"concatenate dimension out of bounds: dimension {dimension} for "
+                            f"shapes {aval.shape}.")
+        return operands[0]
+    return concatenate_p.bind(*operands, dimension=int(dimension))
+
+
+# ---------------------------------------------------------------------------
+# slice
+
+
+def _slice_abstract_eval(x: ShapedArray, *, start_indices: tuple, limit_indices: tuple,
+                         strides: tuple | None) -> ShapedArray:
+    if x.ndim != len(start_indices):
+        raise TypeError(f"slice start_indices must have length equal to the number of dimensions "
+                        f"of the operand, got indices {start_indices} for operand shape {x.shape}.")
+    if len(start_indices) != len(limit_indices):
+        raise TypeError(f"slice limit_indices must have the same length as start_indices, got "
+                        f"start_indices {start_indices} and limit_indices {limit_indices}.")
+    if not all(d >= lim for d, lim in zip(x.shape, limit_indices)):
+        raise TypeError(f"slice limit_indices must be less than or equal to operand shape, got "
+                        f"limit_indices {limit_indices} for operand shape {x.shape}.")
+    if not all(s >= 0 for s in start_indices):
+        raise TypeError(f"slice start_indices must be greater than or equal to zero, got "
+                        f"start_indices of {start_indices}.")
+    if not all(lim >= s for s, lim in zip(start_indices, limit_indices)):
+        raise TypeError(f"slice limit_indices must be greater than or equal to start_indices, got "
+                        f"start_indices {start_indices} and limit_indices {limit_indices}.")
+    diff = [lim - s for s, lim in zip(start_indices, limit_indices)]
+    if strides is None:
+        return ShapedArray(diff, x.dtype, x.weak_type)
+    if len(strides) != x.ndim:
+        raise TypeError(f"slice strides must have length equal to the number of dimensions of the "
+                        f"operand, got strides {strides} for operand shape {x.shape}.")
+    if not all(s > 0 for s in strides):
+        raise TypeError(f"slice strides must be positive, got {strides}")
+    shape = [0 if d == 0 else (d - 1) // s + 1 for d, s in zip(diff, strides)]
+    return ShapedArray(shape, x.dtype, x.weak_type)
+
+
+def _slice_impl(x: np.ndarray, *, start_indices: tuple, limit_indices: tuple,
+                strides: tuple | None) -> np.ndarray:
+    steps = strides if strides is not None else (1,) * x.ndim
+    return x[tuple(builtins.slice(s, lim, st) for s, lim, st in zip(start_indices, limit_indices, steps))]
+
+
+slice_p = standard_primitive("slice", _slice_abstract_eval, _slice_impl)
+
+
+def slice(operand: Any, start_indices: Sequence[int], limit_indices: Sequence[int],  # noqa: A001
+          strides: Sequence[int] | None = None) -> Any:
+    """The static slice ``operand[start:limit:stride]`` in every dimension (XLA's Slice)."""
+    return slice_p.bind(operand, start_indices=tuple(int(i) for i in start_indices),
+                        limit_indices=tuple(int(i) for i in limit_indices),
+                        strides=None if strides is None else tuple(int(s) for s in strides))
+
+
 __all__ = [
     "convert_element_type", "convert_element_type_p", "broadcast_in_dim", "broadcast_in_dim_p",
     "broadcast", "broadcast_to_rank", "reshape", "reshape_p", "transpose", "transpose_p",
-    "squeeze", "squeeze_p", "expand_dims",
+    "squeeze", "squeeze_p", "expand_dims", "collapse", "iota", "iota_p", "broadcasted_iota",
+    "rev", "rev_p", "pad", "pad_p", "concatenate", "concatenate_p", "slice", "slice_p",
 ]
