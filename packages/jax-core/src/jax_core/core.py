@@ -391,6 +391,53 @@ class TransformHooks:
 
 transform_hooks = TransformHooks()
 
+
+# --------------------------------------------------------------------------
+# Named axes: the ``axis_name`` of each vmap (and pmap) whose function is
+# running, innermost last.  Collective wrappers (psum, all_gather, ...) look
+# sizes up here when they bind; the interpreter that pushed a frame handles
+# the collectives over its name.
+
+
+class AxisEnvFrame:
+    __slots__ = ("name", "size", "owner")
+
+    def __init__(self, name: Any, size: int, owner: Any = None) -> None:
+        self.name = name
+        self.size = int(size)
+        self.owner = owner  # e.g. "vmap" / "pmap", or the data of the trace that pushed it
+
+    def __repr__(self) -> str:
+        return f"AxisEnvFrame(name={self.name!r}, size={self.size})"
+
+
+axis_env: list[AxisEnvFrame] = []
+
+
+@contextmanager
+def extend_axis_env(name: Any, size: int, owner: Any = None) -> Iterator[AxisEnvFrame]:
+    frame = AxisEnvFrame(name, size, owner)
+    axis_env.append(frame)
+    try:
+        yield frame
+    finally:
+        axis_env.remove(frame)
+
+
+def lookup_axis(name: Any) -> AxisEnvFrame:
+    """The innermost bound axis called ``name``; NameError if there is none."""
+    for frame in reversed(axis_env):
+        if frame.name is not None and frame.name == name:
+            return frame
+    bound = [f.name for f in axis_env if f.name is not None]
+    raise NameError(f"unbound axis name: {name}. The following axis names (e.g. defined by pmap or "
+                    f"vmap's axis_name) are available to collective operations: {bound}")
+
+
+def axis_size(name: Any) -> int:
+    return lookup_axis(name).size
+
+
 trace_state = TraceState()
 eval_trace = trace_state.trace
 
