@@ -9,5 +9,11 @@ from jax_core.lax.structural import *  # noqa: F401,F403
 from jax_core.lax.indexing import *  # noqa: F401,F403
 from jax_core.lax.reductions import *  # noqa: F401,F403
 from jax_core.lax.dot import *  # noqa: F401,F403
+from jax_core.lax.cumulative import *  # noqa: F401,F403
+from jax_core.lax.windowed import *  # noqa: F401,F403
+from jax_core.lax.convolution import *  # noqa: F401,F403
+from jax_core.lax.sorting import *  # noqa: F401,F403
 from jax_core.lax.helpers import *  # noqa: F401,F403
 from jax_core.lax.control_flow import *  # noqa: F401,F403
+from jax_core.lax import linalg  # noqa: F401,E402
+from jax_core.lax.fft import *  # noqa: F401,F403,E402

@@ -1,13 +1,14 @@
 """dot_general: batched tensor contraction."""
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 import numpy as np
 
 from jax_core import dtypes
 from jax_core.core import ShapedArray, get_aval
-from jax_core.lax.primitive_util import standard_primitive
+from jax_core.lax.primitive_util import is_complex, is_float, is_unsigned, standard_primitive
 
 DimensionNumbers = tuple  # ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))
 
@@ -48,68 +49,120 @@ def _dot_general_abstract_eval(lhs: ShapedArray, rhs: ShapedArray, *, dimension_
                 f"dot_general requires contracting dimensions to have the same shape, got "
                 f"{tuple(lhs.shape[i] for i in lc)} and {tuple(rhs.shape[i] for i in rc)} "
                 f"(lhs shape {lhs.shape}, rhs shape {rhs.shape}).")
-    if lhs.dtype != rhs.dtype and preferred_element_type is None:
-        if not (lhs.dtype.kind == rhs.dtype.kind and lhs.dtype.itemsize == rhs.dtype.itemsize):
-            raise TypeError(f"dot_general requires operands of the same dtype, got {lhs.dtype.name} "
-                            f"and {rhs.dtype.name}; pass preferred_element_type or convert first.")
+    out_dtype = _result_dtype("dot_general", lhs.dtype, rhs.dtype, preferred_element_type, same_dtypes=False)
     batch = tuple(lhs.shape[i] for i in lb)
     lfree = tuple(s for i, s in enumerate(lhs.shape) if i not in lc and i not in lb)
     rfree = tuple(s for i, s in enumerate(rhs.shape) if i not in rc and i not in rb)
-    if preferred_element_type is not None:
-        out_dtype = np.dtype(preferred_element_type)
-    else:
-        out_dtype = lhs.dtype
     return ShapedArray(batch + lfree + rfree, out_dtype, lhs.weak_type and rhs.weak_type)
 
 
-_letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# ---------------------------------------------------------------------------
+# dtypes: XLA's rules (shape_inference's MaybeUpcast and HigherPrecisionType)
+
+
+def _bit_width(d: np.dtype) -> int:
+    return 1 if d == np.bool_ else 8 * d.itemsize
+
+
+def _type_rank(d: np.dtype) -> tuple:
+    """Orders dtypes by precision: complex > float (range, then mantissa) > int (width, signedness)."""
+    real = np.dtype(np.float32 if d == np.complex64 else np.float64) if is_complex(d) else d
+    if is_float(real):
+        fi = dtypes.finfo(real)
+        exp, mant = int(fi.maxexp), int(fi.nmant)
+    else:
+        exp, mant = -1, -1
+    return (is_complex(d), exp, mant, _bit_width(real), not is_unsigned(real))
+
+
+def _result_dtype(name: str, lhs: np.dtype, rhs: np.dtype, preferred_element_type: Any,
+                  same_dtypes: bool) -> np.dtype:
+    """The output dtype of a contraction (dot_general, conv_general_dilated).
+
+    dot_general accepts mixed input dtypes and returns the more precise one
+    (int8 x int32 -> int32, int32 x float16 -> float16); conv requires equal
+    dtypes.  ``preferred_element_type`` overrides the result, but may not
+    narrow an integer or boolean result.
+    """
+    if lhs == rhs:
+        result = lhs
+    elif same_dtypes:
+        raise TypeError(f"lax.{name} requires arguments to have the same dtypes, got {lhs.name}, {rhs.name}. "
+                        "(Tip: convert one with lax.convert_element_type.)")
+    else:
+        lp, rp = _type_rank(lhs), _type_rank(rhs)
+        if lp == rp:
+            raise TypeError(f"lax.{name} argument type error: {lhs.name}, {rhs.name}")
+        result = lhs if lp > rp else rhs
+    if preferred_element_type is None:
+        return result
+    pet = np.dtype(preferred_element_type)
+    if pet == result:
+        return result
+    if not is_float(result) and _bit_width(pet) < _bit_width(result):
+        raise TypeError("`preferred_element_type` must not be narrower than the original type, got "
+                        f"preferred_element_type of {pet.name} for result type of {result.name} ({name}).")
+    return pet
+
+
+def _compute_dtype(lhs: np.dtype, rhs: np.dtype, out: np.dtype) -> np.dtype:
+    """A dtype NumPy contracts well in whose result, cast to ``out``, is XLA's.
+
+    Integers accumulate in the result type (wrapping like XLA); booleans as
+    int32 counts (any nonzero is True); half floats in float32 (BLAS).
+    """
+    if out == np.bool_:
+        return np.dtype(np.int32)
+    inexact_in = [d for d in (lhs, rhs) if is_float(d) or is_complex(d)]
+    if out.kind in "iu":
+        if inexact_in:
+            return np.dtype(np.float64)
+        return out
+    if is_complex(out) or any(is_complex(d) for d in inexact_in):
+        return np.dtype(np.complex128) if np.dtype(out).itemsize >= 16 or any(
+            d == np.complex128 for d in inexact_in) else np.dtype(np.complex64)
+    return np.dtype(np.float32) if out.itemsize < 4 else out
+
 
 
 def _dot_general_impl(lhs: np.ndarray, rhs: np.ndarray, *, dimension_numbers: DimensionNumbers,
                       precision: Any = None, preferred_element_type: Any = None,
                       out_sharding: Any = None) -> np.ndarray:
     (lc, rc), (lb, rb) = dimension_numbers
-    out_dtype = np.dtype(preferred_element_type) if preferred_element_type is not None else lhs.dtype
-    # compute in a dtype NumPy's BLAS handles well, then cast
-    comp = np.promote_types(lhs.dtype, rhs.dtype)
-    if comp == np.bool_:
-        comp = np.dtype(np.int32)
-    elif comp.kind == "f" and comp.itemsize < 4 or comp == dtypes.bfloat16:
-        comp = np.dtype(np.float32)
-    if np.dtype(out_dtype).kind in "fc" and comp.kind in "iub":
-        comp = np.dtype(out_dtype)
-    lhs = lhs.astype(comp, copy=False)
-    rhs = rhs.astype(comp, copy=False)
-    # fast paths through BLAS matmul
+    out_dtype = _result_dtype("dot_general", lhs.dtype, rhs.dtype, preferred_element_type, same_dtypes=False)
+    comp = _compute_dtype(lhs.dtype, rhs.dtype, out_dtype)
+    if lhs.dtype != comp:
+        lhs = lhs.astype(comp)
+    if rhs.dtype != comp:
+        rhs = rhs.astype(comp)
     if not lb and len(lc) == 1 and lhs.ndim <= 2 and rhs.ndim <= 2:
-        l = lhs if lc[0] == lhs.ndim - 1 else lhs.T
-        r = rhs if rc[0] == 0 else rhs.T
-        out = np.dot(l, r)
+        # vector/matrix products: BLAS takes transposed views as they are
+        out = np.dot(lhs if lc[0] == lhs.ndim - 1 else lhs.T, rhs if rc[0] == 0 else rhs.T)
     else:
-        l_sub = [""] * lhs.ndim
-        r_sub = [""] * rhs.ndim
-        it = iter(_letters)
-        batch_letters = []
-        for a, b in zip(lb, rb):
-            c = next(it)
-            l_sub[a] = r_sub[b] = c
-            batch_letters.append(c)
-        for a, b in zip(lc, rc):
-            c = next(it)
-            l_sub[a] = r_sub[b] = c
-        lfree = []
-        for i in range(lhs.ndim):
-            if not l_sub[i]:
-                l_sub[i] = next(it)
-                lfree.append(l_sub[i])
-        rfree = []
-        for i in range(rhs.ndim):
-            if not r_sub[i]:
-                r_sub[i] = next(it)
-                rfree.append(r_sub[i])
-        spec = f"{''.join(l_sub)},{''.join(r_sub)}->{''.join(batch_letters + lfree + rfree)}"
-        out = np.einsum(spec, lhs, rhs, optimize=True)
-    return np.asarray(out).astype(out_dtype, copy=False)
+        # every other dot_general is a batched matmul after transposes: BLAS again
+        lfree = [i for i in range(lhs.ndim) if i not in lc and i not in lb]
+        rfree = [i for i in range(rhs.ndim) if i not in rc and i not in rb]
+        batch_shape = [lhs.shape[i] for i in lb]
+        lfree_shape = [lhs.shape[i] for i in lfree]
+        rfree_shape = [rhs.shape[i] for i in rfree]
+        B, M, N = math.prod(batch_shape), math.prod(lfree_shape), math.prod(rfree_shape)
+        K = math.prod(lhs.shape[i] for i in lc)
+        l = _transposed(lhs, (*lb, *lfree, *lc)).reshape(B, M, K)
+        r = _transposed(rhs, (*rb, *rc, *rfree)).reshape(B, K, N)
+        out = np.dot(l[0], r[0]) if B == 1 else np.matmul(l, r)
+        out = out.reshape(batch_shape + lfree_shape + rfree_shape)
+    out = np.asarray(out)
+    if out_dtype == np.bool_:
+        return out != 0
+    if out.dtype != out_dtype:
+        if is_complex(out.dtype) and not is_complex(out_dtype):
+            out = out.real
+        out = out.astype(out_dtype)
+    return out
+
+
+def _transposed(x: np.ndarray, perm: tuple) -> np.ndarray:
+    return x if perm == tuple(range(x.ndim)) else x.transpose(perm)
 
 
 dot_general_p = standard_primitive("dot_general", _dot_general_abstract_eval, _dot_general_impl)
