@@ -51,7 +51,7 @@ def optimizer(opt_maker: Callable[..., tuple[Callable, Callable, Callable]]) -> 
             x0_flat, tree = tree_flatten(x0_tree)
             initial_states = [init(x0) for x0 in x0_flat]
             states_flat, subtrees = zip(*[tree_flatten(s) for s in initial_states]) if initial_states else ((), ())
-            return OptimizerState(list(states_flat), tree, list(subtrees))
+            return OptimizerState(list(states_flat), tree, tuple(subtrees))
 
         def tree_update(i: Step, grad_tree: Any, opt_state: OptimizerState) -> OptimizerState:
             states_flat, tree, subtrees = opt_state
@@ -454,7 +454,7 @@ def pack_optimizer_state(marked_pytree: Any) -> OptimizerState:
         raise TypeError("pack_optimizer_state expects a tree produced by unpack_optimizer_state")
     subtrees = [s.subtree for s in sentinels]
     states_flat, subtree_defs = zip(*[tree_flatten(s) for s in subtrees]) if subtrees else ((), ())
-    return OptimizerState(list(states_flat), tree_def, list(subtree_defs))
+    return OptimizerState(list(states_flat), tree_def, tuple(subtree_defs))
 
 
 __all__ = [
