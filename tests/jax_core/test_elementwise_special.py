@@ -72,7 +72,11 @@ def test_erf_inv_accuracy_including_tails():
     assert _max_rel_err(got, want) < 1e-14
     assert _max_rel_err(small, want) < 1e-14
     y32 = np.concatenate([_RNG.uniform(-1, 1, 3000), 1 - np.logspace(-7, -1, 100)]).astype(np.float32)
-    assert _max_rel_err(lax.erf_inv(y32), sp.erfinv(y32.astype(np.float64))) < 3e-7
+    # float32 uses Giles' single-precision polynomial, as XLA does (so that random.normal
+    # reproduces JAX's streams); it is good to a few float32 ulps, a bit less in the far tail
+    assert _max_rel_err(lax.erf_inv(y32), sp.erfinv(y32.astype(np.float64))) < 1e-5
+    y_mid = _RNG.uniform(-0.99, 0.99, 3000).astype(np.float32)
+    assert _max_rel_err(lax.erf_inv(y_mid), sp.erfinv(y_mid.astype(np.float64))) < 1e-6
 
 
 def test_lgamma_accuracy_and_poles():

@@ -67,5 +67,8 @@ def test_table_covers_every_primitive():
     covered = set()
     for case in ALL_CASES:
         covered |= _prims_in(case)
-    missing = sorted(set(lax.all_primitives) - covered)
+    # collectives (psum, all_gather, ...) only run inside a map that binds their axis
+    # name, so they cannot be evaluated eagerly: tests/jax_pmap and tests/jax_batching cover them
+    needs_axis = {n for n, p in lax.all_primitives.items() if getattr(p, "requires_axis_env", False)}
+    missing = sorted(set(lax.all_primitives) - covered - needs_axis)
     assert not missing, f"primitives without a case in tests/prim_table: {missing}"

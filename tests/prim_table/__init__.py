@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from tests.prim_table.case import PrimCase, rng_for
 from tests.prim_table import elementwise_cases, structural_cases, misc_cases, control_flow_cases
+from tests.prim_table import linalg_cases
 
 ALL_CASES: list[PrimCase] = [
     *elementwise_cases.CASES,
     *structural_cases.CASES,
     *misc_cases.CASES,
     *control_flow_cases.CASES,
+    *linalg_cases.CASES,
 ]
 
 __all__ = ["PrimCase", "ALL_CASES", "rng_for"]

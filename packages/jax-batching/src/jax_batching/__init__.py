@@ -44,3 +44,4 @@ __all__ = [
     "register_rule", "register_rule_factory", "register_axis_rule", "register_axis_rule_factory",
     "has_rule", "missing_rules", "batch_jaxpr", "batch_subtrace", "axis_env",
 ]
+from jax_batching import rules_pmap as _rules_pmap  # noqa: F401,E402  (vmap of pmap: the xla_pmap rule)

@@ -99,6 +99,8 @@ def _fast_binary(np_fn: Callable, x: Any, y: Any, bool_out: bool = False,
     else:
         return None
     out = np_fn(xv, yv)
+    if type(out) is not np.ndarray:  # 0-d operands give NumPy scalars; Arrays hold ndarrays
+        out = np.asarray(out)
     if bool_out:
         return Array._from_numpy(out, False)
     if out.dtype != xv.dtype:  # e.g. NumPy upcasting a float16 corner; stay exact

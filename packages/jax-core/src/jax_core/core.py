@@ -153,11 +153,10 @@ _weak_scalar_types = (int, float, complex)  # Python bools are strongly typed in
 
 def get_aval(x: Any) -> ShapedArray:
     """The abstract value of any array-like: Tracer, Array, NumPy value or scalar."""
+    if type(x) is Array:
+        return x._aval
     if isinstance(x, Tracer):
         return x.aval
-    aval_fn = getattr(x, "_aval", None)
-    if aval_fn is not None:
-        return x._aval  # type: ignore[no-any-return]   # Array
     if isinstance(x, (np.ndarray, np.generic)):
         return ShapedArray(x.shape, dtypes.canonicalize_dtype(x.dtype), False)
     if isinstance(x, _python_scalar_types):

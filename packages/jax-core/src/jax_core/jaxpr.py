@@ -66,9 +66,8 @@ class JaxprEqn:
         self.outvars = outvars
 
     def replace(self, **kw: Any) -> "JaxprEqn":
-        d = dict(primitive=self.primitive, invars=self.invars, params=self.params, outvars=self.outvars)
-        d.update(kw)
-        return JaxprEqn(**d)
+        return JaxprEqn(kw.get("primitive", self.primitive), kw.get("invars", self.invars),
+                        kw.get("params", self.params), kw.get("outvars", self.outvars))
 
     def __repr__(self) -> str:
         return pp_eqn(self, _Namer())

@@ -17,3 +17,4 @@ from jax_core.lax.helpers import *  # noqa: F401,F403
 from jax_core.lax.control_flow import *  # noqa: F401,F403
 from jax_core.lax import linalg  # noqa: F401,E402
 from jax_core.lax.fft import *  # noqa: F401,F403,E402
+from jax_core.lax.parallel import *  # noqa: F401,F403,E402

@@ -44,4 +44,37 @@ def zeros_like_array(x: Any) -> Any:
     return full_like(x, 0)
 
 
-__all__ = ["full", "full_like", "zeros_like_array"]
+def _stop_gradient_fun(x: Any) -> list:
+    return [x]
+
+
+def _stop_gradient_jvp(x: Any, t: Any) -> list:
+    return [x, zeros_like_array(x)]
+
+
+# Tells jax-ad the output tangent is a (symbolic) zero without calling the rule.
+setattr(_stop_gradient_jvp, "zero_tangents", True)
+
+
+def stop_gradient(x: Any) -> Any:
+    """The identity, whose derivative is zero (on every leaf of a pytree).
+
+    Not a primitive: an identity ``custom_jvp_call`` whose JVP rule returns
+    zeros, so it survives staging (jit, control flow) and every interpreter
+    that handles custom_jvp functions handles it.  Integer and boolean
+    leaves are returned unchanged.
+    """
+    from jax_core import tree_util
+    from jax_core.jaxpr import custom_jvp_call_p
+
+    def stop(leaf: Any) -> Any:
+        if isinstance(leaf, (bool, int, float, complex)):
+            leaf = Array._from_numpy(np.asarray(leaf, dtypes.dtype(leaf)), dtypes.is_weakly_typed(leaf))
+        if not dtypes.is_inexact_dtype(get_aval(leaf).dtype):
+            return leaf
+        return custom_jvp_call_p.bind(_stop_gradient_fun, _stop_gradient_jvp, leaf, symbolic_zeros=False)[0]
+
+    return tree_util.tree_map(stop, x)
+
+
+__all__ = ["full", "full_like", "zeros_like_array", "stop_gradient"]

@@ -81,7 +81,7 @@ def is_signed_numeric(d: np.dtype) -> bool:
     return is_float(d) or is_complex(d) or is_signed_int(d)
 
 
-_category_names = {
+_category_names: dict[Callable[[np.dtype], bool], str] = {
     is_float: "floating-point", is_complex: "complex", is_int: "integer",
     is_signed_int: "signed integer", is_unsigned: "unsigned integer", is_bool: "boolean",
     is_inexact: "floating-point or complex", is_numeric: "numeric", is_any: "any",

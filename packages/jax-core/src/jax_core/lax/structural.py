@@ -23,7 +23,7 @@ def _convert_impl(x: np.ndarray, *, new_dtype: np.dtype, weak_type: bool, shardi
         return x
     if x.dtype.kind == "c" and new_dtype.kind != "c":
         x = x.real
-    if new_dtype.kind in "iu" and x.dtype.kind == "f":
+    if new_dtype.kind in "iu" and (x.dtype.kind == "f" or x.dtype == dtypes.bfloat16):
         # XLA truncates toward zero, saturating at the integer range; NaN -> 0
         info = np.iinfo(new_dtype)
         with np.errstate(invalid="ignore"):
