@@ -114,6 +114,12 @@ def _fast_binary(np_fn: Callable, x: Any, y: Any, bool_out: bool = False,
 
 def _binop(lax_fn: Callable, name: str) -> Callable[[Any, Any], Any]:
     def op(x: Any, y: Any) -> Any:
+        # same type on both sides (the common case under jit/grad/vmap): no promotion needed
+        ax = getattr(x, "aval", None)
+        if ax is not None:
+            ay = getattr(y, "aval", None)
+            if ay is not None and ax.dtype == ay.dtype and ax.shape == ay.shape and ax.weak_type == ay.weak_type:
+                return lax_fn(x, y)
         x, y = promote_args(name, x, y)
         return lax_fn(x, y)
 
