@@ -18,6 +18,10 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+# XLA logs INFO lines (device counts...) to stderr unless told otherwise; like JAX,
+# show warnings and errors only, unless the user chose a level.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+
 try:
     import jaxlib
     from jaxlib import xla_client as _xc
