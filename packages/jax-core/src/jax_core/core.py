@@ -643,6 +643,8 @@ class Array:
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         v = self._value
+        if type(v) is not np.ndarray:  # NumPy scalars from 0-d fast paths
+            v = np.asarray(v)
         if dtype is not None and np.dtype(dtype) != v.dtype:
             return v.astype(dtype)
         if copy:
@@ -658,7 +660,7 @@ class Array:
         if not self.shape:
             raise TypeError("iteration over a 0-d array")
         v = self._value
-        return (Array._from_numpy(v[i], self.weak_type) for i in range(v.shape[0]))
+        return (Array._from_numpy(np.asarray(v[i]), self.weak_type) for i in range(v.shape[0]))
 
     def __bool__(self) -> bool:
         return bool(self._value)
