@@ -31,7 +31,7 @@ def promote_dtypes(*args: Any) -> list:
     """Convert all arguments to their JAX result type (weak if all were weak)."""
     if len(args) < 2:
         return list(args)
-    to_dtype, weak = dtypes.result_type(*args, return_weak_type_flag=True)
+    to_dtype, weak = dtypes.result_type(*args, return_weak_type_flag=True)  # type: ignore[misc]
     return [lax.convert_element_type(a, to_dtype, weak) for a in args]
 
 

@@ -32,7 +32,7 @@ OptimizerState = namedtuple("OptimizerState", ["packed_state", "tree_def", "subt
 register_pytree_node(
     OptimizerState,
     lambda s: ((s.packed_state,), (s.tree_def, s.subtree_defs)),
-    lambda aux, children: OptimizerState(children[0], *aux),
+    lambda aux, children: OptimizerState(list(children)[0], *aux),
 )
 
 

@@ -302,10 +302,10 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None, reve
     """Loop ``carry, y = f(carry, x)`` over the leading axis of ``xs``; stack the ys."""
     flat_xs, xs_tree = tree_util.tree_flatten(xs)
     xs_avals = [get_aval(x) for x in flat_xs]
-    lengths = {a.shape[0] if a.shape else None for a in xs_avals}
-    if None in lengths:
+    if any(not a.shape for a in xs_avals):
         raise ValueError("scan got value with no leading axis to scan over: "
                          + ", ".join(a.str_short() for a in xs_avals if not a.shape))
+    lengths: set[int] = {a.shape[0] for a in xs_avals}
     if length is not None:
         length = int(length)
         if lengths and lengths != {length}:
