@@ -14,6 +14,7 @@ from __future__ import annotations
 import glob
 import importlib.util
 import os
+import sys
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -73,6 +74,26 @@ def _install_glue() -> None:
 
 
 _install_glue()
+
+
+def _skip_jax_sharding_lookup() -> None:
+    """Splitting a multi-device array into per-device ones (pmap's results), jaxlib
+    imports JAX's ``jax._src.sharding_impls`` and falls back to its own classes
+    when that fails.  Without the real JAX, the failing import is a search of
+    sys.path each time -- or an import of this project's ``jax`` meta-package.
+    Mark those modules as absent so the fallback is immediate (only when the
+    ``jax`` on the path is not the real one, which has a ``_src`` package)."""
+    try:
+        spec = importlib.util.find_spec("jax")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin and os.path.isdir(os.path.join(os.path.dirname(spec.origin), "_src")):
+        return
+    for name in ("jax.core", "jax._src", "jax._src.sharding_impls", "jax._src.named_sharding"):
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+_skip_jax_sharding_lookup()
 
 
 # --------------------------------------------------------------------------
@@ -237,6 +258,18 @@ def execute_replicated(executable: Any, buffers_per_arg: Sequence[Any]) -> list[
     return res.disassemble_into_single_device_arrays()  # type: ignore[no-any-return]
 
 
+_replicated_shardings: dict[tuple, Any] = {}
+
+
+def replicated_sharding(devices: Sequence[Any]) -> Any:
+    """The sharding a replicated (num_replicas > 1) program's arguments and results claim."""
+    key = tuple(devices)
+    s = _replicated_shardings.get(key)
+    if s is None:
+        s = _replicated_shardings[key] = _xc.GSPMDSharding(list(devices), _replicated)
+    return s
+
+
 def assemble(aval: Any, devices: Sequence[Any], buffers: Sequence[Any]) -> Any:
     """One argument of a replicated executable from one buffer per device (for pmap).
 
@@ -244,8 +277,35 @@ def assemble(aval: Any, devices: Sequence[Any], buffers: Sequence[Any]) -> Any:
     which is how a replicated (num_replicas > 1) program sees each argument,
     although every replica's buffer may hold different data.
     """
-    sharding = _xc.GSPMDSharding(list(devices), _replicated)
-    return _xc.ArrayImpl(aval, sharding, list(buffers), True, True)
+    return _xc.ArrayImpl(aval, replicated_sharding(devices), list(buffers), True, True)
+
+
+# -- the same, in one call each way (jax-pmap's hot path) --
+# (splitting a multi-device array into per-device ones, ``replica_buffers``,
+# costs more: jaxlib looks for JAX's Python sharding classes each time)
+
+
+def device_put_replicas(aval: Any, devices: Sequence[Any], values: Sequence[np.ndarray],
+                        local_devices: Sequence[Any]) -> Any:
+    """A replicated program's argument, ``values[i]`` (of ``aval``'s dtype) on ``local_devices[i]``."""
+    # (one batched_device_put with the replicated sharding would keep values[0] only)
+    bufs = [_xc.batched_device_put(aval, sharding_for(d), [v], [d], True, False, _ZERO_COPY, enable_x64=True)
+            for v, d in zip(values, local_devices)]
+    return _xc.ArrayImpl(aval, replicated_sharding(devices), bufs, True, True)
+
+
+def replicated_result_handler(aval: Any, devices: Sequence[Any]) -> Any:
+    return _xc.array_result_handler(aval, replicated_sharding(devices), True, True)
+
+
+def execute_replicated_arrays(executable: Any, arrays: Sequence[Any], handlers: Sequence[Any]) -> list:
+    """Run a replicated executable; each result is one multi-device array (see ``replica_buffers``)."""
+    return executable.execute_sharded(arrays).consume_with_handlers(handlers)  # type: ignore[no-any-return]
+
+
+def replica_buffers(array: Any) -> list:
+    """The per-device buffers of a multi-device array, in device order (this process's only)."""
+    return list(array._arrays)
 
 
 def single_device_buffer(buf: Any, aval: Any, device: Any) -> Any:

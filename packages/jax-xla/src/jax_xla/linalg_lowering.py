@@ -7,8 +7,9 @@ dimensions by the handler, matrices in column-major layout, and a LAPACK
 ``info`` output that turns a failed batch member into NaNs.
 ``triangular_solve`` lowers to StableHLO's ``triangular_solve`` and ``fft`` to
 ``stablehlo.fft`` (XLA expands or implements both on every backend);
-``cholesky`` falls back to ``stablehlo.cholesky`` off CPU.  LU, QR, eigh, SVD
-and eig have no portable StableHLO form, so they are CPU-only here.
+off CPU, ``cholesky`` falls back to ``stablehlo.cholesky`` and ``lu`` to an
+elimination loop built from ordinary primitives.  QR, eigh, SVD and eig
+have no portable StableHLO form, so they are CPU-only here.
 """
 from __future__ import annotations
 
@@ -203,6 +204,10 @@ def _lu(ctx: RuleContext, x: Value, **_: Any) -> list[Value]:
         lu_ = _empty_result(b, lu_aval)
         piv = b.full(piv_aval.shape, 0, _I32)
         return [lu_, piv, b.iota(perm_aval.shape, _I32, perm_aval.ndim - 1)]
+    if ctx.module.platform != "cpu":
+        # no LAPACK kernel here: the same elimination written with ordinary primitives
+        closed = trace_to_jaxpr(lambda a: list(lax_linalg.lu_by_elimination(a)), [x.aval], name="lu")
+        return ctx.lower_jaxpr(closed, [x])
     target = _lapack(ctx, "getrf_ffi", x.dtype)
     batch = x.shape[:-2]
     lu_, piv, info = _ffi_call(b, target, [x], [ShapedArray(x.shape, x.dtype), ShapedArray(piv_aval.shape, _I32),
