@@ -58,3 +58,10 @@ def test_demo_reaches_97_percent():
     final = [line for line in out.splitlines() if line.startswith("final test accuracy")][0]
     assert float(final.split()[3]) >= 0.97
     assert "max |vmap - loop|" in out
+
+
+@pytest.mark.parametrize("name,threshold", [("mnist_classifier_fromscratch.py", 0.93), ("mnist_classifier.py", 0.93)])
+def test_seed_era_mnist_examples_on_digits(name, threshold):
+    out = run_example(name)
+    last = [line for line in out.splitlines() if line.startswith("Test set accuracy")][-1]
+    assert float(last.split()[-1]) >= threshold
