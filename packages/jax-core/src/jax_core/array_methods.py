@@ -383,7 +383,30 @@ def _make_binary(np_fn: Callable | None, general: Callable, reflected: bool = Fa
 
         return rop
 
+    new_array = object.__new__
+    ndarray = np.ndarray
+
     def op(self: Any, other: Any) -> Any:
+        # the hottest eager path, inlined: two host Arrays of one dtype, no transformation
+        if (np_fn is not None and type(other) is Array and type(self) is Array
+                and trace_state.trace is eval_trace):
+            xv = self._npy
+            yv = other._npy
+            if (xv is not None and yv is not None and self._device_buf is None and other._device_buf is None
+                    and xv.dtype == yv.dtype and (not float_only or xv.dtype.kind in "fc")):
+                try:
+                    out = np_fn(xv, yv)
+                except (ValueError, TypeError):  # bad shapes or dtype: the general path explains
+                    return general(self, other)
+                if type(out) is not ndarray:
+                    out = np.asarray(out)
+                if not bool_out and out.dtype != xv.dtype:
+                    return general(self, other)
+                r = new_array(Array)
+                r._npy = out
+                r._device_buf = None
+                r.weak_type = False if bool_out else (self.weak_type and other.weak_type)
+                return r
         if not _check_other(other):
             return NotImplemented
         if np_fn is not None:
