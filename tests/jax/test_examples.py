@@ -50,7 +50,8 @@ def test_readme_pmap_on_eight_cpu_devices():
         pytest.skip("jax-pmap does not provide pmap yet")
     out = run_example("readme_pmap.py", env_extra={"JAX_NUM_CPU_DEVICES": "8"})
     lines = out.splitlines()
-    assert lines[1] == "[0.         0.16666667 0.33333334 0.5       ]"
+    # (the first print, 8 means, may wrap over two lines)
+    assert "[0.         0.16666667 0.33333334 0.5       ]" in lines
 
 
 def test_demo_reaches_97_percent():

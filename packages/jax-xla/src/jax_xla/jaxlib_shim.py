@@ -89,7 +89,7 @@ def _skip_jax_sharding_lookup() -> None:
         spec = None
     if spec is not None and spec.origin and os.path.isdir(os.path.join(os.path.dirname(spec.origin), "_src")):
         return
-    for name in ("jax.core", "jax._src", "jax._src.sharding_impls", "jax._src.named_sharding"):
+    for name in ("jax._src", "jax._src.sharding_impls", "jax._src.named_sharding"):
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
