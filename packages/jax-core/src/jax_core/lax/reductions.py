@@ -6,7 +6,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from jax_core import dtypes
-from jax_core.core import Array, ShapedArray, Tracer, get_aval
+from jax_core.core import Array, Primitive, ShapedArray, Tracer, get_aval
 from jax_core.lax.primitive_util import (
     canonical_axes,
     category_name,
@@ -199,39 +199,25 @@ def _axes(operand: Any, axes: Sequence[int], name: str) -> tuple[int, ...]:
     return tuple(sorted(canonical_axes(tuple(int(a) for a in axes), ndim, name)))
 
 
-def reduce_sum(operand: Any, axes: Sequence[int]) -> Any:
-    operand = _as_operand(operand)
-    return reduce_sum_p.bind(operand, axes=_axes(operand, axes, "reduce_sum"), out_sharding=None)
+def _reducer(prim: Primitive) -> Callable[[Any, Sequence[int]], Any]:
+    """The lax wrapper of a monoid reduction primitive: ``f(operand, axes)``."""
+
+    def reduce(operand: Any, axes: Sequence[int]) -> Any:
+        operand = _as_operand(operand)
+        return prim.bind(operand, axes=_axes(operand, axes, prim.name), out_sharding=None)
+
+    reduce.__name__ = reduce.__qualname__ = prim.name
+    reduce.__doc__ = f"``{prim.name}`` of ``operand`` over ``axes``."
+    return reduce
 
 
-def reduce_prod(operand: Any, axes: Sequence[int]) -> Any:
-    operand = _as_operand(operand)
-    return reduce_prod_p.bind(operand, axes=_axes(operand, axes, "reduce_prod"), out_sharding=None)
-
-
-def reduce_max(operand: Any, axes: Sequence[int]) -> Any:
-    operand = _as_operand(operand)
-    return reduce_max_p.bind(operand, axes=_axes(operand, axes, "reduce_max"), out_sharding=None)
-
-
-def reduce_min(operand: Any, axes: Sequence[int]) -> Any:
-    operand = _as_operand(operand)
-    return reduce_min_p.bind(operand, axes=_axes(operand, axes, "reduce_min"), out_sharding=None)
-
-
-def reduce_and(operand: Any, axes: Sequence[int]) -> Any:
-    operand = _as_operand(operand)
-    return reduce_and_p.bind(operand, axes=_axes(operand, axes, "reduce_and"), out_sharding=None)
-
-
-def reduce_or(operand: Any, axes: Sequence[int]) -> Any:
-    operand = _as_operand(operand)
-    return reduce_or_p.bind(operand, axes=_axes(operand, axes, "reduce_or"), out_sharding=None)
-
-
-def reduce_xor(operand: Any, axes: Sequence[int]) -> Any:
-    operand = _as_operand(operand)
-    return reduce_xor_p.bind(operand, axes=_axes(operand, axes, "reduce_xor"), out_sharding=None)
+reduce_sum = _reducer(reduce_sum_p)
+reduce_prod = _reducer(reduce_prod_p)
+reduce_max = _reducer(reduce_max_p)
+reduce_min = _reducer(reduce_min_p)
+reduce_and = _reducer(reduce_and_p)
+reduce_or = _reducer(reduce_or_p)
+reduce_xor = _reducer(reduce_xor_p)
 
 
 def argmax(operand: Any, axis: int, index_dtype: Any) -> Any:
