@@ -316,10 +316,13 @@ class EvalTrace(Trace):
         return eager_apply(primitive, vals, params)
 
 
+_eager_aval_cache: dict = {}
+
+
 def eager_apply(primitive: Primitive, vals: Sequence[Any], params: dict) -> Any:
     """Run ``primitive`` on host values with its NumPy implementation."""
     npvals = []
-    avals = []
+    sig = []
     for v in vals:
         if type(v) is Array:
             x = v._value
@@ -328,8 +331,20 @@ def eager_apply(primitive: Primitive, vals: Sequence[Any], params: dict) -> Any:
             x = to_numpy(v)
             weak = type(v) in _weak_scalar_types
         npvals.append(x)
-        avals.append(ShapedArray._fast(x.shape, x.dtype, weak))
-    out_aval = primitive.abstract_eval(*avals, **params)  # type: ignore[misc]
+        sig.append((x.shape, x.dtype, weak))
+    # The shape/dtype rule is pure in (avals, params, tracing flags): remember it per
+    # signature, so a repeated eager op pays a dict lookup instead of the rule.
+    try:
+        key: Any = (primitive, tuple(sig), tuple(params.items()), config.trace_context())
+        out_aval = _eager_aval_cache.get(key)
+    except TypeError:  # unhashable params: no caching
+        key, out_aval = None, None
+    if out_aval is None:
+        out_aval = primitive.abstract_eval(*[ShapedArray._fast(*s) for s in sig], **params)  # type: ignore[misc]
+        if key is not None:
+            if len(_eager_aval_cache) >= 8192:
+                _eager_aval_cache.clear()
+            _eager_aval_cache[key] = out_aval
     impl = primitive.impl
     if impl is None:
         raise NotImplementedError(f"primitive {primitive.name!r} has no eager (NumPy) implementation")
